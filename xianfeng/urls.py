@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("xianfeng.organizations.urls")),
+    path("people/roster/", include("xianfeng.people.urls_roster")),
     path("people/", include("xianfeng.people.urls")),
     path("manage/", include("xianfeng.core.urls")),
 ]
