@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "xianfeng.core",
     "xianfeng.organizations",
     "xianfeng.people",
+    "xianfeng.campaigns",
 ]
 
 MIDDLEWARE = [

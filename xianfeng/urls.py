@@ -17,4 +17,5 @@ urlpatterns = [
     path("people/roster/", include("xianfeng.people.urls_roster")),
     path("people/", include("xianfeng.people.urls")),
     path("manage/", include("xianfeng.core.urls")),
+    path("campaigns/", include("xianfeng.campaigns.urls")),
 ]
