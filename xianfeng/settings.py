@@ -36,13 +36,15 @@ INSTALLED_APPS = [
     "xianfeng.organizations",
     "xianfeng.people",
     "xianfeng.campaigns",
+    "xianfeng.leadership",
+    "xianfeng.functional_groups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "xianfeng.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

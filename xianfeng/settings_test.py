@@ -16,3 +16,11 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = True
+# Tests never run collectstatic; files are found through the finders instead.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+# Uploaded evidence and other media go to a throw-away folder, never the real MEDIA_ROOT.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="xianfeng-test-media-"))

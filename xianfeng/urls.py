@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from xianfeng.api.api import api
 from xianfeng.core import views as core_views
 
 urlpatterns = [
@@ -17,5 +18,8 @@ urlpatterns = [
     path("people/roster/", include("xianfeng.people.urls_roster")),
     path("people/", include("xianfeng.people.urls")),
     path("manage/", include("xianfeng.core.urls")),
+    path("api/", api.urls),
     path("campaigns/", include("xianfeng.campaigns.urls")),
+    path("campaigns/<int:campaign_pk>/leadership/", include("xianfeng.leadership.urls")),
+    path("functional-groups/", include("xianfeng.functional_groups.urls")),
 ]

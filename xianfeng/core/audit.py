@@ -11,6 +11,28 @@ AUDITED = {
     "organizations.Organization": {},
     "people.Person": {"mask_fields": []},
     "people.Membership": {},
+    "campaigns.CampaignTemplate": {},
+    # The YAML and its snapshot are kept whole in the version itself; the log names the version.
+    "campaigns.TemplateVersion": {"exclude_fields": ["yaml_text", "parsed"]},
+    "campaigns.Campaign": {},
+    "campaigns.CampaignPhase": {},
+    "campaigns.CampaignTask": {"exclude_fields": ["spec"]},
+    "campaigns.ChecklistItem": {},
+    "campaigns.Evidence": {},
+    "campaigns.Circular": {},
+    "campaigns.Reminder": {},
+    "leadership.LeadershipGroup": {},
+    "leadership.LeadershipRole": {},
+    "leadership.WorkingGroup": {},
+    "leadership.WorkingGroupMember": {},
+    "leadership.ImplementationPlan": {},
+    "functional_groups.FunctionalGroupDrive": {"exclude_fields": ["board_token"]},
+    "functional_groups.ProposedGroup": {},
+    "functional_groups.SignUp": {},
+    "functional_groups.Nomination": {},
+    # THAT a member voted is recorded; functional_groups.LeaderBallot (WHAT was chosen) is
+    # deliberately not audited: its entry would carry the voter as actor and undo the secrecy.
+    "functional_groups.VoterReceipt": {},
 }
 
 

@@ -5,6 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xianfeng.core.access import scope_for
+from xianfeng.core.models import User
+from xianfeng.organizations.selectors import organization_held
+from xianfeng.people.models import Person
+from xianfeng.people.selectors import person_memberships
 
 
 @require_GET
@@ -25,5 +29,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    return render(request, "core/home.html", {"scope": scope})
+    """The user's roles and the organizations they hold, each with its people and branches."""
+    user = request.user
+    person = (
+        Person.objects.filter(user=user).select_related("organization").first()
+        if isinstance(user, User)
+        else None
+    )
+    context = {
+        "scope": scope_for(request.user),
+        "held": organization_held(user=request.user),
+        "person": person,
+        "memberships": person_memberships(person=person) if person is not None else [],
+    }
+    return render(request, "core/home.html", context)

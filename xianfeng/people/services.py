@@ -164,3 +164,13 @@ def membership_add(
 
 def membership_remove(*, membership: Membership) -> None:
     membership.delete()
+
+
+def person_deactivate(*, person: Person) -> Person:
+    """移出花名册: the person stays on record (history refers to them) but is no longer listed."""
+    if not person.is_active:
+        return person
+    person.is_active = False
+    with transaction.atomic():
+        person.save(update_fields=["is_active", "updated_at"])
+    return person

@@ -1,0 +1,1 @@
+"""The demo school system: one tenant, three schools, one account per role."""
