@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Two workers: the suite is CPU-bound and CI machines have two cores.
+PYTEST_ARGS ?= -n 2
 MANAGE := $(BIN)/python manage.py
 # Local commands run in development mode; a deployment sets DEBUG, SECRET_KEY and the rest itself.
 export DEBUG ?= 1
@@ -15,7 +17,7 @@ run: venv assets migrate demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv assets
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
 
