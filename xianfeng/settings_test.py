@@ -17,7 +17,7 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = True
 # Tests never run collectstatic; files are found through the finders instead.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 # Uploaded evidence and other media go to a throw-away folder, never the real MEDIA_ROOT.
 import tempfile  # noqa: E402

@@ -3,7 +3,7 @@
 import datetime
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -74,7 +74,7 @@ class School:
 
 
 def build_school(slug: str = "district-a", name: str = "甲区教育系统") -> School:
-    tenant = TenantFactory(slug=slug, name=name)
+    tenant = cast(Tenant, TenantFactory(slug=slug, name=name))
     district = organization_create(
         tenant=tenant, name=f"{name}党委", kind=OrganizationKind.COMMITTEE
     )
@@ -103,8 +103,8 @@ def build_school(slug: str = "district-a", name: str = "甲区教育系统") -> 
     group = organization_create(
         tenant=tenant, name="语文第一党小组", kind=OrganizationKind.GROUP, parent=branch
     )
-    member = PersonFactory(organization=group, name="张三丰")
-    users = {
+    member = cast(Person, PersonFactory(organization=group, name="张三丰"))
+    users: dict[str, User] = {
         Role.DISTRICT_ADMIN: make_user(
             tenant=tenant, username=f"{slug}-admin", role=Role.DISTRICT_ADMIN, organization=district
         ),

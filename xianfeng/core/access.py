@@ -146,6 +146,8 @@ def grantable_roots(user: Any, capability: Capability) -> list[Organization]:
     from xianfeng.organizations.models import Organization
 
     scope = scope_for(user)
+    if scope.tenant_id is None:
+        return []
     return list(
         Organization.objects.filter(
             tenant_id=scope.tenant_id,

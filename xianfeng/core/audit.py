@@ -1,10 +1,12 @@
 """Which records are audited. Every tenant-owned model of the domain is registered here."""
 
+from typing import Any
+
 from auditlog.registry import auditlog
 from django.apps import apps
 
 # Model labels audited with every field; passwords and token hashes are never written to the log.
-AUDITED = {
+AUDITED: dict[str, dict[str, Any]] = {
     "core.User": {"exclude_fields": ["password", "last_login"]},
     "core.RoleGrant": {},
     "core.AccessToken": {"exclude_fields": ["key_hash", "last_used_at"]},

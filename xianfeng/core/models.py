@@ -4,7 +4,6 @@ import secrets
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 
 
 class Tenant(models.Model):
@@ -138,7 +137,12 @@ class AuditEntry(AbstractLogEntry):
     """审计日志: who changed which record when, and what changed. Never edited."""
 
     tenant = models.ForeignKey(
-        Tenant, verbose_name="教育系统", on_delete=models.CASCADE, null=True, blank=True
+        Tenant,
+        verbose_name="教育系统",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = AuditEntryManager()
@@ -151,6 +155,4 @@ class AuditEntry(AbstractLogEntry):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise ValueError("审计日志不可修改。")
-        if self.timestamp is None:
-            self.timestamp = timezone.now()
         super().save(*args, **kwargs)

@@ -443,7 +443,7 @@ def _entry_views(entries: list[AuditEntry], tenant_id: int | None) -> list[Entry
         view = EntryView(
             entry=entry,
             type_label=str(model._meta.verbose_name) if model else entry.content_type.model,
-            action_label=ACTION_LABELS.get(entry.action, str(entry.action)),
+            action_label=str(ACTION_LABELS.get(entry.action, entry.action)),
         )
         for name, values in (entry.changes_dict or {}).items():
             pair = [*values, None, None][:2] if isinstance(values, list) else [None, None]

@@ -1,7 +1,7 @@
 """Writes to the organization tree. Each keeps the materialized paths consistent in one transaction."""
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, ProtectedError, RestrictedError, Value
 from django.db.models.functions import Concat, Length, Substr
 
 from xianfeng.core.errors import DomainError
@@ -139,5 +139,19 @@ def organization_delete(*, organization: Organization) -> None:
         raise DomainError("该组织下还有下级组织，请先移动或删除下级组织。")
     if organization.people.exists():
         raise DomainError("该组织下还有人员，请先把人员转到其他组织。")
-    with transaction.atomic():
-        organization.delete()
+    if organization.role_grants.exists():
+        raise DomainError("还有账号在该组织上授权，请先在“账号与角色”中收回授权。")
+    try:
+        with transaction.atomic():
+            organization.delete()
+    except (ProtectedError, RestrictedError) as error:
+        # Campaign records and other history point at the organization; they must not vanish.
+        holders = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
+        kinds = sorted({str(obj._meta.verbose_name) for obj in holders})
+        raise DomainError(
+            f"该组织已有{'、'.join(kinds)}等记录，不能删除；如已撤销，可改名或移动到其他组织下。"
+        ) from error

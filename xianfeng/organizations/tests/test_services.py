@@ -50,3 +50,44 @@ def test_kind_rules_are_enforced(school):
 def test_parent_from_another_tenant_is_refused(school, other_school):
     with pytest.raises(DomainError, match="教育系统"):
         organization_move(organization=school.branch, new_parent=other_school.school)
+
+
+def test_delete_refused_while_campaign_records_point_at_it(school):
+    import datetime
+
+    from xianfeng.campaigns.models import Campaign, CampaignTemplate, TemplateVersion
+    from xianfeng.organizations.services import organization_delete
+
+    template = CampaignTemplate.objects.create(tenant=school.tenant, slug="t", name="模板")
+    version = TemplateVersion.objects.create(
+        tenant=school.tenant, template=template, version=1, yaml_text="", parsed={}
+    )
+    empty = organization_create(
+        tenant=school.tenant, name="临时党支部", kind=OrganizationKind.BRANCH, parent=school.school
+    )
+    Campaign.objects.create(
+        tenant=school.tenant,
+        template_version=version,
+        name="活动",
+        root=empty,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+    )
+    with pytest.raises(DomainError, match="不能删除"):
+        organization_delete(organization=empty)
+    assert Organization.objects.filter(pk=empty.pk).exists()
+
+
+def test_delete_refused_while_an_account_holds_a_grant_there(school):
+    from xianfeng.core.models import Role, RoleGrant
+    from xianfeng.organizations.services import organization_delete
+
+    empty = organization_create(
+        tenant=school.tenant, name="临时党支部", kind=OrganizationKind.BRANCH, parent=school.school
+    )
+    RoleGrant.objects.create(
+        tenant=school.tenant, user=school.users[Role.MEMBER], role=Role.MEMBER, organization=empty
+    )
+    with pytest.raises(DomainError, match="授权"):
+        organization_delete(organization=empty)
+    assert RoleGrant.objects.filter(organization=empty).exists()
