@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xianfeng.campaigns.template_services import builtin_templates_load
 from xianfeng.core.errors import DomainError
+from xianfeng.demo.campaign import demo_campaign_load
 from xianfeng.demo.demo import DEMO_TENANT_NAME, demo_load
 
 
@@ -25,4 +26,9 @@ class Command(BaseCommand):
                 f"{summary.people} 人（其中党员 {summary.party_members} 名），"
                 f"{summary.accounts} 个示范账号。"
             )
+        )
+        campaign = demo_campaign_load(tenant=summary.tenant)
+        self.stdout.write(
+            f"已开展示范活动“{campaign.name}”：{campaign.items.count()} 项工作清单，"
+            f"其中 {campaign.items.filter(status='done').count()} 项已完成。"
         )
