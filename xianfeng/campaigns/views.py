@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xianfeng.campaigns import describe
@@ -126,7 +128,11 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             count = campaign.items.count()
-            messages.success(request, f"已创建活动“{campaign.name}”，生成 {count} 项工作清单。")
+            messages.success(
+                request,
+                _("已创建活动“%(name)s”，生成 %(count)d 项工作清单。")
+                % {"name": campaign.name, "count": count},
+            )
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/create.html", {"form": form})
 
@@ -167,12 +173,20 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STATUS_ACTIONS = {
-    "publish": ("发布活动", "发布后各责任单位即可办理清单。", "已发布活动。"),
-    "close": ("结束活动", "结束后清单、通报和督办都不能再修改。确定结束吗？", "活动已结束。"),
+    "publish": (
+        gettext_lazy("发布活动"),
+        gettext_lazy("发布后各责任单位即可办理清单。"),
+        gettext_lazy("已发布活动。"),
+    ),
+    "close": (
+        gettext_lazy("结束活动"),
+        gettext_lazy("结束后清单、通报和督办都不能再修改。确定结束吗？"),
+        gettext_lazy("活动已结束。"),
+    ),
     "sync": (
-        "补充清单",
-        "为活动开始后新增的组织和人员（如新组建的功能党小组、新党员）补充清单项。",
-        "已补充清单。",
+        gettext_lazy("补充清单"),
+        gettext_lazy("为活动开始后新增的组织和人员（如新组建的功能党小组、新党员）补充清单项。"),
+        gettext_lazy("已补充清单。"),
     ),
 }
 
@@ -182,7 +196,7 @@ STATUS_ACTIONS = {
 def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if action not in STATUS_ACTIONS:
-        raise Http404("没有这个操作。")
+        raise Http404(_("没有这个操作。"))
     require(request.user, "campaigns.change_campaign", campaign)
     title, question, done = STATUS_ACTIONS[action]
     error = None
@@ -194,7 +208,11 @@ def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 campaign_close(campaign=campaign)
             else:
                 added = campaign_sync_units(campaign=campaign)
-                done = f"已补充 {added} 项清单。" if added else "没有需要补充的清单项。"
+                done = (
+                    _("已补充 %(count)d 项清单。") % {"count": added}
+                    if added
+                    else _("没有需要补充的清单项。")
+                )
         except DomainError as refused:
             error = refused.message
         else:
@@ -293,7 +311,7 @@ def item_complete(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "已完成该事项。" if complete else "已保存材料。")
+            messages.success(request, _("已完成该事项。") if complete else _("已保存材料。"))
             return redirect("campaigns:item", pk=item.pk)
     return _render_item(request, item, form, status=400)
 
@@ -308,7 +326,7 @@ def item_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "已退回，可继续补充材料。")
+        messages.success(request, _("已退回，可继续补充材料。"))
     return redirect("campaigns:item", pk=item.pk)
 
 
@@ -323,7 +341,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
-        raise Http404("文件已不存在。") from None
+        raise Http404(_("文件已不存在。")) from None
     response = FileResponse(
         handle, as_attachment=not inline, filename=name, content_type=content_type
     )
@@ -348,7 +366,7 @@ def circular_create(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "已发布通报。")
+            messages.success(request, _("已发布通报。"))
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/circular_form.html", {"campaign": campaign, "form": form})
 
@@ -374,9 +392,9 @@ def reminder_create(request: HttpRequest, pk: int) -> HttpResponse:
     if item is not None:
         initial["organization"] = item.organization_id
         who = item.person.name if item.person else item.organization.name
-        initial["message"] = (
-            f"“{item.task.title}”（{who}）办结时限为 {item.due_on:%Y-%m-%d}，请抓紧办理并回复进展。"
-        )
+        initial["message"] = _(
+            "“%(task)s”（%(who)s）办结时限为 %(due)s，请抓紧办理并回复进展。"
+        ) % {"task": item.task.title, "who": who, "due": f"{item.due_on:%Y-%m-%d}"}
     form = ReminderForm(request.POST or None, organizations=organizations, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -392,7 +410,7 @@ def reminder_create(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "已发出督办。")
+            messages.success(request, _("已发出督办。"))
             return redirect("campaigns:dashboard", pk=campaign.pk)
     context = {"campaign": campaign, "form": form, "item": item}
     return render(request, "campaigns/reminder_form.html", context)
@@ -410,7 +428,7 @@ def reminder_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "已回复督办。")
+            messages.success(request, _("已回复督办。"))
             return redirect("campaigns:detail", pk=reminder.campaign_id)
     context = {
         "reminder": reminder,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xianfeng.campaigns import describe
@@ -44,7 +45,7 @@ from xianfeng.organizations.forms import add_domain_error
 def _tenant(request: HttpRequest) -> Tenant:
     tenant = getattr(request.user, "tenant", None)
     if tenant is None:
-        raise PermissionDenied("您的账号不属于任何教育系统。")
+        raise PermissionDenied(_("您的账号不属于任何教育系统。"))
     return tenant
 
 
@@ -59,7 +60,7 @@ def _version(request: HttpRequest, template: CampaignTemplate) -> TemplateVersio
     if number and number.isdigit():
         version = template.versions.filter(version=int(number)).first()
         if version is None:
-            raise Http404("没有这个版本。")
+            raise Http404(_("没有这个版本。"))
         return version
     return latest_version(template)
 
@@ -166,7 +167,10 @@ def template_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
     require(request.user, "campaigns.copy_template", template)
     source = latest_version(template)
-    initial = {"slug": f"{template.slug}_copy"[:64], "name": f"{template.name}（副本）"}
+    initial = {
+        "slug": f"{template.slug}_copy"[:64],
+        "name": _("%(name)s（副本）") % {"name": template.name},
+    }
     form = TemplateCopyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         tenant = _tenant(request)
@@ -181,7 +185,9 @@ def template_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, f"已复制为“{copy.name}”，现在可以修改它。")
+            messages.success(
+                request, _("已复制为“%(name)s”，现在可以修改它。") % {"name": copy.name}
+            )
             return redirect("campaigns:template_detail", pk=copy.pk)
     context = {"template": template, "source": source, "form": form}
     return render(request, "campaigns/templates/copy.html", context)
@@ -207,9 +213,11 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             issues = _show_rejection(form, error)
         else:
             if created:
-                messages.success(request, f"已保存为第 {version.version} 版。")
+                messages.success(
+                    request, _("已保存为第 %(version)d 版。") % {"version": version.version}
+                )
             else:
-                messages.info(request, "内容没有变化，未保存新版本。")
+                messages.info(request, _("内容没有变化，未保存新版本。"))
             return redirect("campaigns:template_detail", pk=template.pk)
     context = {"template": template, "current": current, "form": form, "issues": issues}
     status = 400 if request.method == "POST" else 200
@@ -232,9 +240,11 @@ def _structured(
             issues = _show_rejection(form, error)
         else:
             if created:
-                messages.success(request, f"已保存为第 {version.version} 版。")
+                messages.success(
+                    request, _("已保存为第 %(version)d 版。") % {"version": version.version}
+                )
             else:
-                messages.info(request, "内容没有变化，未保存新版本。")
+                messages.info(request, _("内容没有变化，未保存新版本。"))
             return redirect("campaigns:template_detail", pk=template.pk)
     context = {
         "template": template,
@@ -254,7 +264,7 @@ def template_phase_edit(request: HttpRequest, pk: int, slug: str) -> HttpRespons
     require(request.user, "campaigns.change_template", template)
     phase = latest_version(template).model().phase(slug)
     if phase is None:
-        raise Http404("模板中没有这个阶段。")
+        raise Http404(_("模板中没有这个阶段。"))
     initial = {
         "name": phase.name,
         "description": phase.description,
@@ -288,7 +298,7 @@ def template_phase_edit(request: HttpRequest, pk: int, slug: str) -> HttpRespons
             user=request.user,  # type: ignore[arg-type]
         )
 
-    return _structured(request, template, form, save, "修改阶段", phase.name)
+    return _structured(request, template, form, save, _("修改阶段"), phase.name)
 
 
 @login_required
@@ -298,7 +308,7 @@ def template_task_edit(request: HttpRequest, pk: int, slug: str) -> HttpResponse
     require(request.user, "campaigns.change_template", template)
     task = next((t for _p, t in latest_version(template).model().tasks() if t.slug == slug), None)
     if task is None:
-        raise Http404("模板中没有这项任务。")
+        raise Http404(_("模板中没有这项任务。"))
     due = task.due
     initial = {
         "title": task.title,
@@ -328,7 +338,7 @@ def template_task_edit(request: HttpRequest, pk: int, slug: str) -> HttpResponse
             user=request.user,  # type: ignore[arg-type]
         )
 
-    return _structured(request, template, form, save, "修改任务", task.title)
+    return _structured(request, template, form, save, _("修改任务"), task.title)
 
 
 @login_required
@@ -341,7 +351,7 @@ def template_criterion_edit(
     standard = latest_version(template).model().standard_set(set_slug)
     criterion = next((c for c in (standard.criteria if standard else []) if c.slug == slug), None)
     if standard is None or criterion is None:
-        raise Http404("模板中没有这项标准条件。")
+        raise Http404(_("模板中没有这项标准条件。"))
     form = CriterionEditForm(
         request.POST or None, initial={"name": criterion.name, "text": criterion.text}
     )
@@ -357,7 +367,7 @@ def template_criterion_edit(
         )
 
     return _structured(
-        request, template, form, save, "修改标准条件", f"{standard.name} · {criterion.name}"
+        request, template, form, save, _("修改标准条件"), f"{standard.name} · {criterion.name}"
     )
 
 
@@ -380,12 +390,18 @@ def template_import_view(request: HttpRequest) -> HttpResponse:
         else:
             template, version = result.template, result.version
             if result.created_template:
-                messages.success(request, f"已导入模板“{template.name}”。")
+                messages.success(request, _("已导入模板“%(name)s”。") % {"name": template.name})
             elif result.created_version:
-                messages.success(request, f"已导入为“{template.name}”的第 {version.version} 版。")
+                messages.success(
+                    request,
+                    _("已导入为“%(name)s”的第 %(version)d 版。")
+                    % {"name": template.name, "version": version.version},
+                )
             else:
                 messages.info(
-                    request, f"与“{template.name}”第 {version.version} 版相同，未做修改。"
+                    request,
+                    _("与“%(name)s”第 %(version)d 版相同，未做修改。")
+                    % {"name": template.name, "version": version.version},
                 )
             return redirect("campaigns:template_detail", pk=template.pk)
     status = 400 if request.method == "POST" else 200

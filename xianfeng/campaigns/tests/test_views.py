@@ -356,3 +356,17 @@ def test_copy_and_import_pages(school: School, client: Client) -> None:
     login(client, school, Role.MEMBER)
     assert client.get(reverse("campaigns:template_import")).status_code == 403
     assert client.get(reverse("campaigns:template_copy", args=[source.pk])).status_code == 403
+
+
+def test_campaign_page_leads_to_its_leadership_group_and_plan(
+    school: School, client: Client
+) -> None:
+    campaign = make_campaign(school)
+    page = login(client, school, Role.MEMBER).get(reverse("campaigns:detail", args=[campaign.pk]))
+    text = page.content.decode()
+    for target in (
+        reverse("leadership:group", args=[campaign.pk]),
+        reverse("leadership:plan", args=[campaign.pk]),
+    ):
+        assert f'href="{target}"' in text
+        assert client.get(target).status_code == 200
