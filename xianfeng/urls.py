@@ -20,6 +20,6 @@ urlpatterns = [
     path("manage/", include("xianfeng.core.urls")),
     path("api/", api.urls),
     path("campaigns/", include("xianfeng.campaigns.urls")),
-    path("campaigns/<int:campaign_pk>/leadership/", include("xianfeng.leadership.urls")),
+    path("campaigns/", include("xianfeng.leadership.urls")),
     path("functional-groups/", include("xianfeng.functional_groups.urls")),
 ]

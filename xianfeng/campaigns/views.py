@@ -198,7 +198,8 @@ def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in STATUS_ACTIONS:
         raise Http404(_("没有这个操作。"))
     require(request.user, "campaigns.change_campaign", campaign)
-    title, question, done = STATUS_ACTIONS[action]
+    title, question, done_message = STATUS_ACTIONS[action]
+    done = str(done_message)
     error = None
     if request.method == "POST":
         try:
@@ -211,7 +212,7 @@ def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 done = (
                     _("已补充 %(count)d 项清单。") % {"count": added}
                     if added
-                    else _("没有需要补充的清单项。")
+                    else str(_("没有需要补充的清单项。"))
                 )
         except DomainError as refused:
             error = refused.message

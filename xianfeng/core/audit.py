@@ -32,8 +32,9 @@ AUDITED: dict[str, dict[str, Any]] = {
     "functional_groups.ProposedGroup": {},
     "functional_groups.SignUp": {},
     "functional_groups.Nomination": {},
-    # THAT a member voted is recorded; functional_groups.LeaderBallot (WHAT was chosen) is
-    # deliberately not audited: its entry would carry the voter as actor and undo the secrecy.
+    # THAT a member voted is recorded (the receipt holds no choice); functional_groups.LeaderTally
+    # (the count a vote adds one to) is deliberately not audited: its entry would carry the voter
+    # as actor and the nominee's new count, and undo the secrecy.
     "functional_groups.VoterReceipt": {},
 }
 

@@ -9,7 +9,6 @@ become real organizations (功能党小组) under the branch.
 from __future__ import annotations
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -241,7 +240,10 @@ class Nomination(models.Model):
 
 
 class VoterReceipt(models.Model):
-    """投票记录: THAT a member voted in a group's election — never for whom."""
+    """投票记录: THAT a member voted in a group's election — never for whom.
+
+    It is what makes "one vote per member" enforceable; the choice goes only into a LeaderTally
+    count, which no receipt can be paired with."""
 
     tenant = models.ForeignKey(Tenant, verbose_name="教育系统", on_delete=models.CASCADE)
     group = models.ForeignKey(
@@ -266,23 +268,33 @@ class VoterReceipt(models.Model):
         return {"tenant_id": self.tenant_id}
 
 
-class LeaderBallot(models.Model):
-    """选票: WHAT one vote chose. It names no voter and carries only the day, and its key is random,
-    so neither its fields nor its order tie it to a VoterReceipt."""
+class LeaderTally(models.Model):
+    """票数: how many votes one nominee has — the only trace a vote leaves of its choice.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    A row per cast vote, however anonymous its columns, can still be paired with its VoterReceipt
+    by anyone reading the database: both are written by the same transaction, so they share its
+    order of insertion (SQLite rowid, PostgreSQL heap order) and its transaction id (xmin). A
+    count has no rows to pair. It names no voter, has no date or time, and is created at zero
+    when the member nominates themself, so a vote only ever adds one to a number.
+    """
+
     tenant = models.ForeignKey(Tenant, verbose_name="教育系统", on_delete=models.CASCADE)
     group = models.ForeignKey(
-        ProposedGroup, verbose_name="功能党小组", on_delete=models.CASCADE, related_name="ballots"
+        ProposedGroup, verbose_name="功能党小组", on_delete=models.CASCADE, related_name="tallies"
     )
     nominee = models.ForeignKey(
-        Nomination, verbose_name="所选自荐人", on_delete=models.PROTECT, related_name="ballots"
+        Nomination, verbose_name="自荐人", on_delete=models.PROTECT, related_name="tallies"
     )
-    cast_on = models.DateField("投票日期")
+    votes = models.PositiveIntegerField("得票数", default=0)
 
     class Meta:
-        verbose_name = "选票"
-        verbose_name_plural = "选票"
+        verbose_name = "得票数"
+        verbose_name_plural = "得票数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "nominee"], name="leadertally_one_per_nominee"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"“{self.group}”选票"
+        return f"{self.nominee}：{self.votes} 票"

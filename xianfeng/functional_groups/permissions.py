@@ -36,8 +36,8 @@ def person_of(user: Any) -> Person | None:
     """The roll entry the account belongs to, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_xianfeng_person", False)
-    if cached is not False:
+    if hasattr(user, "_xianfeng_person"):
+        cached: Person | None = user._xianfeng_person
         return cached
     person = Person.objects.filter(user=user).select_related("organization").first()
     user._xianfeng_person = person

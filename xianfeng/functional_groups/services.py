@@ -7,11 +7,10 @@ and a member) acting at once cannot both move it.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, F, PositiveIntegerField, When
 from django.utils import timezone
 
 from xianfeng.campaigns.models import Campaign
@@ -21,8 +20,8 @@ from xianfeng.functional_groups.models import (
     DriveStatus,
     FunctionalGroupDrive,
     GroupArea,
-    LeaderBallot,
     LeaderSource,
+    LeaderTally,
     Nomination,
     ProposedGroup,
     SignUp,
@@ -46,7 +45,9 @@ def _text(value: str, label: str, *, field: str, max_length: int) -> str:
 def _locked(drive: FunctionalGroupDrive, *expected: str, doing: str) -> FunctionalGroupDrive:
     """The drive, locked for this transaction, if it is in one of the expected states."""
     locked = (
-        FunctionalGroupDrive.objects.select_for_update().select_related("branch").get(pk=drive.pk)
+        FunctionalGroupDrive.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=drive.pk)
     )
     if locked.status not in expected:
         allowed = "、".join(f"“{DriveStatus(state).label}”" for state in expected)
@@ -256,15 +257,11 @@ class GroupResult:
 
 
 def group_result(*, group: ProposedGroup) -> GroupResult:
-    """Votes per nominee, most first (ties in the order they nominated themselves)."""
-    counts = Counter(
-        dict(
-            LeaderBallot.objects.filter(group=group)
-            .values("nominee_id")
-            .annotate(n=Count("id"))
-            .values_list("nominee_id", "n")
-        )
-    )
+    """Votes per nominee, most first (ties in the order they nominated themselves).
+
+    The counts are read from the LeaderTally rows: no individual vote is stored anywhere, so there
+    is nothing to count but the tallies (see LeaderTally for why)."""
+    counts = dict(LeaderTally.objects.filter(group=group).values_list("nominee_id", "votes"))
     nominations = list(group.nominations.select_related("person").order_by("id"))
     tallies = sorted(
         (Tally(nomination=n, votes=counts.get(n.pk, 0)) for n in nominations),
@@ -453,8 +450,21 @@ def _on_roster(group: ProposedGroup, person: Person) -> None:
         raise DomainError(f"{person.name}不在“{group.name}”的名单中。", field="person")
 
 
+def _zero_tallies(group: ProposedGroup) -> None:
+    """A LeaderTally at zero for every nominee of the group that has none yet.
+
+    The tally exists before the first vote, so a vote only adds one to a number and never creates
+    a row whose insertion would mark the nominee of that vote."""
+    missing = group.nominations.filter(tallies__isnull=True).values_list("pk", flat=True)
+    LeaderTally.objects.bulk_create(
+        LeaderTally(tenant_id=group.tenant_id, group=group, nominee_id=pk) for pk in missing
+    )
+
+
 def nomination_create(*, group: ProposedGroup, person: Person, statement: str) -> Nomination:
-    """自荐: a member of the group's confirmed roster offers to lead it, before its voting starts."""
+    """自荐: a member of the group's confirmed roster offers to lead it, before its voting starts.
+
+    The nominee's LeaderTally is created here, at zero, in the same transaction."""
     statement = _text(statement, "自荐理由", field="statement", max_length=2000)
     with transaction.atomic():
         drive = _locked(group.drive, DriveStatus.ELECTING, doing="自荐")
@@ -465,16 +475,30 @@ def nomination_create(*, group: ProposedGroup, person: Person, statement: str) -
         # A nominee appearing after votes were cast would meet an unequal contest.
         if VoterReceipt.objects.filter(group=group).exists():
             raise DomainError(f"“{group.name}”已开始投票，自荐已截止。")
-        return Nomination.objects.create(
+        nomination = Nomination.objects.create(
             tenant_id=group.tenant_id, group=group, person=person, statement=statement
         )
+        _zero_tallies(group)
+    return nomination
 
 
 def vote_cast(
     *, group: ProposedGroup, person: Person, nomination: Nomination, today: datetime.date
 ) -> None:
-    """One vote per member per group. The receipt says that the member voted; the ballot, with no
-    voter on it, says for whom. Both are written in one transaction, or neither."""
+    """One vote per member per group: a VoterReceipt says THAT the member voted, and the nominee's
+    LeaderTally goes up by one. Both are written in one transaction, or neither.
+
+    Why a tally rather than a ballot row per vote: nobody, administrators and database readers
+    included, may be able to link a voter to a choice. A ballot row, even without a voter column,
+    is written by the same transaction as its receipt and can be paired with it by insertion order
+    (SQLite rowid, PostgreSQL heap order) or by transaction id (PostgreSQL xmin). A count leaves
+    no row of its own.
+
+    Every tally of the group is rewritten — the chosen one plus one, the others unchanged — so on
+    PostgreSQL all of them carry the transaction id of the latest vote alike, and that id does not
+    single out the nominee who got it. The drive's row lock serialises votes, so no two of these
+    updates interleave. LeaderTally is deliberately not audited: an entry would name the voter as
+    its actor."""
     if nomination.group_id != group.pk:
         raise DomainError("所选自荐人不是本组的候选人。", field="nomination")
     try:
@@ -487,8 +511,13 @@ def vote_cast(
             VoterReceipt.objects.create(
                 tenant_id=group.tenant_id, group=group, person=person, voted_on=today
             )
-            LeaderBallot.objects.create(
-                tenant_id=group.tenant_id, group=group, nominee=nomination, cast_on=today
+            _zero_tallies(group)
+            LeaderTally.objects.filter(group=group).update(
+                votes=Case(
+                    When(nominee_id=nomination.pk, then=F("votes") + 1),
+                    default=F("votes"),
+                    output_field=PositiveIntegerField(),
+                )
             )
     except IntegrityError:
         raise DomainError(f"{person.name}已在“{group.name}”投过票，每人只能投一次。") from None

@@ -175,7 +175,7 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_run and drive.status == DriveStatus.ELECTING
     ):
         results = {g.pk: services.group_result(group=g) for g in groups}
-    index = [state for state, _label in STEPS].index(drive.status)
+    index = [str(state) for state, _label in STEPS].index(drive.status)
     context = {
         "drive": drive,
         "groups": groups,
@@ -469,7 +469,10 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "投票成功。选票不记录投票人，任何人都无法知道您投给了谁。")
+            messages.success(
+                request,
+                "投票成功。系统只累计各自荐人的票数，不保存单张选票，任何人都无法知道您投给了谁。",
+            )
             return _detail(group.drive)
     context = {
         "drive": group.drive,

@@ -49,6 +49,9 @@ from xianfeng.campaigns.template_services import (
 )
 from xianfeng.core import services as core_services
 from xianfeng.core.models import Role
+from xianfeng.functional_groups.models import DriveStatus
+from xianfeng.functional_groups.tests import helpers as fg
+from xianfeng.leadership.tests import helpers as lg
 from xianfeng.organizations.models import Organization, OrganizationKind
 from xianfeng.organizations.services import organization_create
 from xianfeng.people.models import PoliticalStatus, Position, PostCategory
@@ -95,6 +98,8 @@ class Exempt:
     reason: str
     method: str = "GET"
     anonymous_status: int = 200
+    # The URL's parameters, for a public URL that names an object (a board reached by its link).
+    kwargs: dict[str, Any] | None = None
 
 
 def _person_form(s: School, **changes: Any) -> dict[str, Any]:
@@ -595,5 +600,278 @@ TABLE: dict[str, Rule | Exempt] = {
         allowed=EDITORS,
         kwargs=lambda s: {"person_id": s.member.pk},
         data=lambda s: {},
+    ),
+    # ----- leadership group and implementation plan (/campaigns/<pk>/leadership/) ---------------
+    # Seen by everyone who sees the campaign; set up by whoever runs it (CHANGE on its root).
+    "leadership:group": Rule(
+        allowed=EVERYONE, kwargs=lambda s: {"campaign_pk": world(s).campaign.pk}
+    ),
+    "leadership:group_setup": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"campaign_pk": world(s).campaign.pk},
+        methods=("POST",),
+        data=lambda s: {},
+    ),
+    "leadership:group_edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_group(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {"name": "创先争优活动领导小组", "office_name": "领导小组办公室"},
+    ),
+    "leadership:role_add": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_group(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {"role": "deputy", "person": s.member.pk, "duties": "协助组长"},
+    ),
+    "leadership:role_edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_role(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {"role": "member", "person": s.member.pk},
+    ),
+    "leadership:role_delete": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_role(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "leadership:working_group_add": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_group(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {"name": "宣传工作小组", "duties": "指导宣传的全面工作"},
+    ),
+    "leadership:working_group_edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_working_group(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {"name": "宣传工作小组", "duties": "组织宣传纲要工作"},
+    ),
+    "leadership:working_group_delete": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_working_group(world(s).campaign),
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "leadership:working_group_member_add": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_working_group(world(s).campaign),
+        methods=("POST",),
+        data=lambda s: {"person": s.member.pk, "role": "member"},
+    ),
+    "leadership:working_group_member_remove": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: lg.matrix_working_group_member(world(s).campaign, s),
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "leadership:plan": Rule(
+        allowed=EVERYONE, kwargs=lambda s: {"campaign_pk": world(s).campaign.pk}
+    ),
+    "leadership:plan_edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"campaign_pk": world(s).campaign.pk},
+        methods=("GET", "POST"),
+        data=lambda s: lg.FOUR,
+    ),
+    # A plan is approved from above the campaign's root: the school's secretary may not.
+    "leadership:plan_action": Rule(
+        allowed=ADMINS,
+        kwargs=lambda s: {
+            "campaign_pk": lg.matrix_submitted_plan(world(s).campaign, s).pk,
+            "action": "approve",
+        },
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "api:leadership_group_detail": Rule(
+        allowed=EVERYONE,
+        kwargs=lambda s: {"campaign_id": lg.matrix_group(world(s).campaign)["campaign_pk"]},
+    ),
+    "api:leadership_group_create": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"campaign_id": world(s).campaign.pk},
+        data=lambda s: {},
+        success=frozenset({201}),
+    ),
+    "api:leadership_role_create": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"campaign_id": lg.matrix_group(world(s).campaign)["campaign_pk"]},
+        data=lambda s: {"role": "deputy", "person_id": s.member.pk},
+        success=frozenset({201}),
+    ),
+    # Before publication a plan is read only by those who write and approve it.
+    "api:implementation_plan_detail": Rule(
+        allowed=EVERYONE,
+        kwargs=lambda s: {"campaign_id": lg.matrix_published_plan(world(s).campaign, s).pk},
+    ),
+    "api:implementation_plan_save": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"campaign_id": world(s).campaign.pk},
+        data=lambda s: lg.FOUR,
+    ),
+    "api:implementation_plan_transition": Rule(
+        allowed=ADMINS,
+        kwargs=lambda s: {
+            "campaign_id": lg.matrix_submitted_plan(world(s).campaign, s).pk,
+            "action": "approve",
+        },
+        data=lambda s: {},
+    ),
+    # ----- functional groups (功能党小组) of the branch ------------------------------------------
+    # A drive is seen from above the branch and from inside it (the group leader too); the
+    # secretary runs it; signing up, nominating and voting are the member's own, as a person.
+    "functional_groups:board": Exempt(
+        "功能党小组名单的党务公开栏，凭链接中的口令无需登录查看；编号或口令不对时 404",
+        anonymous_status=404,
+        kwargs={"pk": 0, "token": "0" * 22},
+    ),
+    "functional_groups:list": Rule(allowed=EVERYONE),
+    "functional_groups:create": Rule(
+        allowed=EDITORS,
+        methods=("GET", "POST"),
+        data=lambda s: {
+            "branch": s.branch.pk,
+            "title": "建立“功能党小组”",
+            "signup_deadline": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+        },
+    ),
+    "functional_groups:detail": Rule(
+        allowed=EVERYONE, kwargs=lambda s: fg.matrix_drive(s, DriveStatus.ELECTING)
+    ),
+    "functional_groups:edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_drive(s, DriveStatus.PROPOSING),
+        methods=("GET", "POST"),
+        data=lambda s: {
+            "title": "建立“功能党小组”",
+            "signup_deadline": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+        },
+    ),
+    "functional_groups:group_create": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_drive(s, DriveStatus.PROPOSING),
+        methods=("GET", "POST"),
+        data=lambda s: {"name": "校园平安功能党小组", "area": "campus_safety"},
+    ),
+    "functional_groups:transition": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {**fg.matrix_drive(s, DriveStatus.PROPOSING), "action": "open_signup"},
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "functional_groups:roster": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_drive(s, DriveStatus.CONFIRMING),
+        methods=("GET", "POST"),
+        data=lambda s: {"person": fg.made(s).people["wang"].pk, "group": fg.made(s).moral.pk},
+    ),
+    "functional_groups:roster_remove": Rule(
+        allowed=EDITORS, kwargs=fg.matrix_signup, methods=("GET", "POST"), data=lambda s: {}
+    ),
+    "functional_groups:signup": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: fg.matrix_drive(s, DriveStatus.SIGNUP),
+        methods=("POST",),
+        data=lambda s: {"group": fg.made(s).teaching.pk, "reason": "擅长教研"},
+    ),
+    "functional_groups:signup_withdraw": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=fg.matrix_signed_up,
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "functional_groups:group_edit": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_group(s, DriveStatus.PROPOSING),
+        methods=("GET", "POST"),
+        data=lambda s: {"name": "教学科研功能党小组", "area": "teaching_research"},
+    ),
+    "functional_groups:group_delete": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_group(s, DriveStatus.PROPOSING),
+        methods=("GET", "POST"),
+        data=lambda s: {},
+    ),
+    "functional_groups:nominate": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: fg.matrix_group(s, DriveStatus.ELECTING),
+        methods=("POST",),
+        data=lambda s: {"statement": "愿意带领大家开展活动。"},
+    ),
+    "functional_groups:vote": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: fg.matrix_group(s, DriveStatus.ELECTING),
+        methods=("GET", "POST"),
+        data=lambda s: {"nomination": fg.made(s).nominations["li"].pk},
+    ),
+    "functional_groups:leader_choose": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: fg.matrix_group(s, DriveStatus.ELECTED, tie=True),
+        methods=("GET", "POST"),
+        data=lambda s: {"nomination": fg.made(s).nominations["wang"].pk},
+    ),
+    "api:functional_group_drive_list": Rule(allowed=EVERYONE),
+    "api:functional_group_drive_add": Rule(
+        allowed=EDITORS,
+        data=lambda s: {
+            "branch_id": s.branch.pk,
+            "title": "建立“功能党小组”",
+            "signup_deadline": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+        },
+        success=frozenset({201}),
+    ),
+    "api:functional_group_drive_detail": Rule(
+        allowed=EVERYONE,
+        kwargs=lambda s: {"drive_id": fg.matrix_drive(s, DriveStatus.ELECTING)["pk"]},
+    ),
+    "api:functional_group_propose": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"drive_id": fg.matrix_drive(s, DriveStatus.PROPOSING)["pk"]},
+        data=lambda s: {"name": "校园平安功能党小组", "area": "campus_safety"},
+        success=frozenset({201}),
+    ),
+    "api:functional_group_drive_step": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {
+            "drive_id": fg.matrix_drive(s, DriveStatus.PROPOSING)["pk"],
+            "action": "open_signup",
+        },
+        data=lambda s: {},
+    ),
+    "api:functional_group_signup": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: {"drive_id": fg.matrix_drive(s, DriveStatus.SIGNUP)["pk"]},
+        data=lambda s: {"group_id": fg.made(s).teaching.pk},
+        success=frozenset({201}),
+    ),
+    "api:functional_group_roster_assign": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"drive_id": fg.matrix_drive(s, DriveStatus.CONFIRMING)["pk"]},
+        data=lambda s: {
+            "person_id": fg.made(s).people["wang"].pk,
+            "group_id": fg.made(s).moral.pk,
+        },
+    ),
+    "api:functional_group_nominate": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: {"group_id": fg.matrix_group(s, DriveStatus.ELECTING)["pk"]},
+        data=lambda s: {"statement": "愿意带领大家开展活动。"},
+        success=frozenset({201}),
+    ),
+    "api:functional_group_vote": Rule(
+        allowed=frozenset({MEMBER}),
+        kwargs=lambda s: {"group_id": fg.matrix_group(s, DriveStatus.ELECTING)["pk"]},
+        data=lambda s: {"nomination_id": fg.made(s).nominations["li"].pk},
+    ),
+    "api:functional_group_results": Rule(
+        allowed=EVERYONE,
+        kwargs=lambda s: {"drive_id": fg.matrix_drive(s, DriveStatus.ELECTED)["pk"]},
+    ),
+    "api:functional_group_leader_choose": Rule(
+        allowed=EDITORS,
+        kwargs=lambda s: {"group_id": fg.matrix_group(s, DriveStatus.ELECTED, tie=True)["pk"]},
+        data=lambda s: {"nomination_id": fg.made(s).nominations["wang"].pk},
     ),
 }

@@ -102,7 +102,7 @@ def test_navigation_follows_the_role(client, school):
     assert 'href="/manage/users/"' not in member_page
     assert 'href="/manage/audit/"' not in member_page
     nav = [entry.label for entry in client.get(HOME).context["nav"]]
-    assert nav == ["首页", "组织架构", "人员名册", "主题活动"]
+    assert nav == ["首页", "组织架构", "人员名册", "主题活动", "功能党小组"]
 
 
 def test_navigation_leaves_out_pages_that_are_not_installed(rf: RequestFactory, school):

@@ -290,7 +290,7 @@ EXEMPT = [
 def test_exempt_url_answers_without_login(
     route: Route, exempt: Exempt, db: None, client: Client
 ) -> None:
-    url = reverse(route.name)
+    url = reverse(route.name, kwargs=exempt.kwargs)
     response = client.generic(exempt.method, url)
     assert response.status_code == exempt.anonymous_status, (
         f"{exempt.method} {url} ({exempt.reason}) gave {response.status_code}"

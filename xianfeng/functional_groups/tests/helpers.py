@@ -84,7 +84,9 @@ def drive_at(school: School, status: str, *, tie: bool = False) -> DriveWorld:
         area=GroupArea.TEACHING_RESEARCH,
         description="围绕提高教育教学质量开展活动",
     )
-    moral = services.group_propose(drive=drive, name="德育工作功能党小组", area=GroupArea.MORAL_EDUCATION)
+    moral = services.group_propose(
+        drive=drive, name="德育工作功能党小组", area=GroupArea.MORAL_EDUCATION
+    )
     world = DriveWorld(drive=drive, teaching=teaching, moral=moral)
     step = ORDER.index(DriveStatus(status))
     if step >= 1:
@@ -96,7 +98,12 @@ def drive_at(school: School, status: str, *, tie: bool = False) -> DriveWorld:
             "zhao": PersonFactory(organization=school.branch, name="赵老师"),
         }
     if step >= 2:
-        for key, group in (("zhang", teaching), ("li", teaching), ("wang", teaching), ("zhao", moral)):
+        for key, group in (
+            ("zhang", teaching),
+            ("li", teaching),
+            ("wang", teaching),
+            ("zhao", moral),
+        ):
             services.signup_create(
                 drive=drive, person=world.people[key], group=group, reason="", today=today()
             )
@@ -115,7 +122,10 @@ def drive_at(school: School, status: str, *, tie: bool = False) -> DriveWorld:
             )
     if step >= 4:
         services.vote_cast(
-            group=teaching, person=world.people["li"], nomination=world.nominations["li"], today=today()
+            group=teaching,
+            person=world.people["li"],
+            nomination=world.nominations["li"],
+            today=today(),
         )
         if tie:
             services.vote_cast(

@@ -8,7 +8,7 @@ from xianfeng.core.models import Role
 from xianfeng.functional_groups.models import (
     DriveStatus,
     FunctionalGroupDrive,
-    LeaderBallot,
+    LeaderTally,
     SignUp,
     VoterReceipt,
 )
@@ -34,14 +34,19 @@ def test_the_whole_procedure_through_the_pages(school):
     )
     assert response.status_code == 302
     drive = FunctionalGroupDrive.objects.get()
-    for name, area in (("教学科研功能党小组", "teaching_research"), ("师德建设功能党小组", "teacher_ethics")):
+    for name, area in (
+        ("教学科研功能党小组", "teaching_research"),
+        ("师德建设功能党小组", "teacher_ethics"),
+    ):
         response = secretary.post(
             reverse("functional_groups:group_create", args=[drive.pk]),
             {"name": name, "area": area, "description": ""},
         )
         assert response.status_code == 302
     teaching, ethics = drive.groups.order_by("sort_order")
-    response = secretary.post(reverse("functional_groups:transition", args=[drive.pk, "open_signup"]))
+    response = secretary.post(
+        reverse("functional_groups:transition", args=[drive.pk, "open_signup"])
+    )
     assert response.status_code == 302
 
     # 2. Members sign up, each for one group.
@@ -51,22 +56,30 @@ def test_the_whole_procedure_through_the_pages(school):
     page = zhang.get(reverse("functional_groups:detail", args=[drive.pk]))
     assert "教学科研功能党小组" in page.content.decode()
     assert "报名" in page.content.decode()
-    assert zhang.post(
-        reverse("functional_groups:signup", args=[drive.pk]),
-        {"group": teaching.pk, "reason": "擅长教研"},
-    ).status_code == 302
+    assert (
+        zhang.post(
+            reverse("functional_groups:signup", args=[drive.pk]),
+            {"group": teaching.pk, "reason": "擅长教研"},
+        ).status_code
+        == 302
+    )
     again = zhang.post(
         reverse("functional_groups:signup", args=[drive.pk]), {"group": ethics.pk}, follow=True
     )
     assert "每名党员只能参加一个功能党小组" in again.content.decode()
-    client_for(li.user).post(reverse("functional_groups:signup", args=[drive.pk]), {"group": teaching.pk})
-    client_for(wang.user).post(reverse("functional_groups:signup", args=[drive.pk]), {"group": teaching.pk})
+    client_for(li.user).post(
+        reverse("functional_groups:signup", args=[drive.pk]), {"group": teaching.pk}
+    )
+    client_for(wang.user).post(
+        reverse("functional_groups:signup", args=[drive.pk]), {"group": teaching.pk}
+    )
     assert SignUp.objects.filter(drive=drive).count() == 3
 
     # 3. The branch consults and settles the roster: 王红 goes to 师德建设.
     secretary.post(reverse("functional_groups:transition", args=[drive.pk, "close_signup"]))
     response = secretary.post(
-        reverse("functional_groups:roster", args=[drive.pk]), {"person": wang.pk, "group": ethics.pk}
+        reverse("functional_groups:roster", args=[drive.pk]),
+        {"person": wang.pk, "group": ethics.pk},
     )
     assert response.status_code == 302
     assert SignUp.objects.get(person=wang).group == ethics
@@ -82,9 +95,12 @@ def test_the_whole_procedure_through_the_pages(school):
     li_nomination = teaching.nominations.get()
     ballot_page = zhang.get(reverse("functional_groups:vote", args=[teaching.pk]))
     assert "李明" in ballot_page.content.decode()
-    assert zhang.post(
-        reverse("functional_groups:vote", args=[teaching.pk]), {"nomination": li_nomination.pk}
-    ).status_code == 302
+    assert (
+        zhang.post(
+            reverse("functional_groups:vote", args=[teaching.pk]), {"nomination": li_nomination.pk}
+        ).status_code
+        == 302
+    )
     twice = zhang.post(
         reverse("functional_groups:vote", args=[teaching.pk]), {"nomination": li_nomination.pk}
     )
@@ -94,7 +110,7 @@ def test_the_whole_procedure_through_the_pages(school):
         reverse("functional_groups:vote", args=[teaching.pk]), {"nomination": li_nomination.pk}
     )
     assert VoterReceipt.objects.filter(group=teaching).count() == 2
-    assert LeaderBallot.objects.filter(group=teaching).count() == 2
+    assert LeaderTally.objects.get(group=teaching, nominee=li_nomination).votes == 2
 
     # 5. The branch closes the election and publishes.
     secretary.post(reverse("functional_groups:transition", args=[drive.pk, "close_election"]))
@@ -145,7 +161,10 @@ def test_another_tenants_drive_is_404(school, other_school):
     world = drive_at(other_school, DriveStatus.SIGNUP)
     for role in (Role.SECRETARY, Role.MEMBER, Role.DISTRICT_ADMIN):
         client = client_for(school.users[role])
-        assert client.get(reverse("functional_groups:detail", args=[world.drive.pk])).status_code == 404
+        assert (
+            client.get(reverse("functional_groups:detail", args=[world.drive.pk])).status_code
+            == 404
+        )
         response = client.post(
             reverse("functional_groups:signup", args=[world.drive.pk]), {"group": world.teaching.pk}
         )
@@ -211,7 +230,9 @@ def test_the_secretary_sees_the_steps_and_the_board_link(school):
 def test_a_tie_is_shown_and_decided_by_the_branch(school):
     world = drive_at(school, DriveStatus.ELECTED, tie=True)
     secretary = client_for(school.users[Role.SECRETARY])
-    page = secretary.get(reverse("functional_groups:detail", args=[world.drive.pk])).content.decode()
+    page = secretary.get(
+        reverse("functional_groups:detail", args=[world.drive.pk])
+    ).content.decode()
     assert "得票相同，请支部研究后确定组长" in page
     url = reverse("functional_groups:leader_choose", args=[world.teaching.pk])
     assert secretary.get(url).status_code == 200
@@ -236,7 +257,9 @@ def test_closing_the_election_reports_a_tie(school):
         reverse("functional_groups:transition", args=[world.drive.pk, "close_election"]),
         follow=True,
     )
-    assert "李老师、王老师得票相同（各 1 票），请支部研究后从中确定组长" in response.content.decode()
+    assert (
+        "李老师、王老师得票相同（各 1 票），请支部研究后从中确定组长" in response.content.decode()
+    )
 
 
 def test_a_wrong_step_shows_the_reason(school):

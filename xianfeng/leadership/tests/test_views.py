@@ -91,9 +91,13 @@ def test_return_needs_reasons(school):
     campaign = builtin_campaign(school)
     submitted_plan(campaign, school)
     admin = client_for(school.users[Role.DISTRICT_ADMIN])
-    assert admin.post(url("plan_action", campaign, action="return"), {"note": ""}).status_code == 400
     assert (
-        admin.post(url("plan_action", campaign, action="return"), {"note": "请补充承诺"}).status_code
+        admin.post(url("plan_action", campaign, action="return"), {"note": ""}).status_code == 400
+    )
+    assert (
+        admin.post(
+            url("plan_action", campaign, action="return"), {"note": "请补充承诺"}
+        ).status_code
         == 302
     )
     page = client_for(school.users[Role.SECRETARY]).get(url("plan", campaign)).content.decode()
