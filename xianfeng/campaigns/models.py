@@ -82,9 +82,6 @@ class CampaignTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def is_shared(self) -> bool:
         return self.tenant_id is None
@@ -126,9 +123,6 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template.name} 第 {self.version} 版"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
     def model(self) -> s.CampaignTemplate:
         """The template as schema objects, rebuilt from the snapshot (it was valid when saved)."""
@@ -196,9 +190,6 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def organization(self) -> Organization:
         # The object permissions scope a campaign by its root organization.
@@ -234,9 +225,6 @@ class CampaignPhase(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class CampaignTask(models.Model):
     """活动任务: the template's task as it was when the campaign was made (a JSON snapshot)."""
@@ -263,9 +251,6 @@ class CampaignTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
     def model(self) -> s.Task:
         cached = getattr(self, "_model", None)
@@ -380,9 +365,6 @@ class ChecklistItem(models.Model):
         who = self.person.name if self.person_id and self.person else self.organization.name
         return f"{self.task.title} · {who}"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     def rag(self, today: datetime.date) -> str:
         return rag_of(status=self.status, due_on=self.due_on, today=today)
 
@@ -455,9 +437,6 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.original_name or self.text[:20]}"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class Circular(models.Model):
     """通报: a notice about a campaign, read by everyone in the campaign's subtree."""
@@ -485,9 +464,6 @@ class Circular(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
 
 class ReminderStatus(models.TextChoices):
@@ -564,9 +540,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"督办 {self.organization.name}：{self.message[:20]}"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.status == ReminderStatus.PENDING and self.reply_due_on < today

@@ -37,9 +37,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class Role(models.TextChoices):
     """角色: what an account may do within the organization subtree it holds."""
@@ -84,9 +81,6 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class AccessToken(models.Model):
     """个人访问令牌: lets a script use the API as its owner. Only a hash is stored."""
@@ -121,9 +115,6 @@ class AccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
 
 class AuditEntryManager(LogEntryManager):

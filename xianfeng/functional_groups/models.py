@@ -104,9 +104,6 @@ class FunctionalGroupDrive(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def organization(self) -> Organization:
         # The object permissions scope a drive by its branch.
@@ -164,9 +161,6 @@ class ProposedGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class SignUp(models.Model):
     """报名: a member's place in one group of the drive — never in two."""
@@ -204,9 +198,6 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.person} → {self.group}"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class Nomination(models.Model):
     """自荐: a member of the group's confirmed roster offering to lead it."""
@@ -235,9 +226,6 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         return f"{self.person}（{self.group}）"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class VoterReceipt(models.Model):
     """投票记录: THAT a member voted in a group's election — never for whom.
@@ -263,9 +251,6 @@ class VoterReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} 已在“{self.group}”投票"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
 
 class LeaderTally(models.Model):

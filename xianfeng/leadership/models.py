@@ -34,9 +34,6 @@ class LeadershipGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def organization(self) -> Organization:
         return self.campaign.root
@@ -102,9 +99,6 @@ class LeadershipRole(models.Model):
         who = self.person.name if self.person_id and self.person else "（待定）"
         return f"{self.get_role_display()} {who}"
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def label(self) -> str:
         return self.title or str(self.get_role_display())
@@ -143,9 +137,6 @@ class WorkingGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
 
 class WorkingGroupRole(models.TextChoices):
     DEPUTY = "deputy", "副组长"
@@ -182,9 +173,6 @@ class WorkingGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.working_group} {self.get_role_display()} {self.person}"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
 
 class PlanStatus(models.TextChoices):
@@ -268,9 +256,6 @@ class ImplementationPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
 
     @property
     def organization(self) -> Organization:

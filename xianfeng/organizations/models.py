@@ -92,9 +92,6 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     def is_descendant_of(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)
 

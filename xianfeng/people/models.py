@@ -127,9 +127,6 @@ class Person(models.Model):
         self.name_initials = name_initials(self.name)
         super().save(*args, **kwargs)
 
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}
-
     @property
     def is_party_member(self) -> bool:
         return self.status in PARTY_STATUSES
@@ -176,6 +173,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_position_display()} {self.person}"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        return {"tenant_id": self.tenant_id}

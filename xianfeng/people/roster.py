@@ -611,7 +611,7 @@ def _audit(
         "remote_addr": context.get("remote_addr"),
         "cid": get_cid(),
         "tenant": tenant,
-        "additional_data": {"tenant_id": tenant.pk, "via": "roster.import"},
+        "additional_data": {"via": "roster.import"},
         "timestamp": timezone.now(),
     }
     as_json = settings.AUDITLOG_STORE_JSON_CHANGES
