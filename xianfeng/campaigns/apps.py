@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         # The app's permissions live in permissions.py: rules.py would clash with the rules
         # engine's package, xianfeng/campaigns/rules/.
-        from xianfeng.campaigns.permissions import register
+        from xianfeng.campaigns.permissions import PERMISSIONS
+        from xianfeng.core.rules import add_perms
 
-        register()
+        add_perms(PERMISSIONS)

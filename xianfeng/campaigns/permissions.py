@@ -18,10 +18,7 @@ import rules
 
 from xianfeng.core.access import Capability, UserScope, scope_for
 from xianfeng.core.models import Role
-
-
-def _same_tenant(scope: UserScope, obj: Any) -> bool:
-    return scope.tenant_id is not None and getattr(obj, "tenant_id", None) == scope.tenant_id
+from xianfeng.core.rules import can_change, can_view
 
 
 def holds(scope: UserScope, path: str) -> bool:
@@ -36,36 +33,7 @@ def can_view_campaign(user: Any, campaign: Any = None) -> bool:
     scope = scope_for(user)
     if campaign is None:
         return scope.can(Capability.VIEW)
-    if not _same_tenant(scope, campaign):
-        return False
-    root = campaign.root.path
-    return any(
-        root.startswith(path) or path.startswith(root) for path in scope.paths(Capability.VIEW)
-    )
-
-
-@rules.predicate
-def can_oversee_campaign(user: Any, campaign: Any = None) -> bool:
-    scope = scope_for(user)
-    if campaign is None:
-        return scope.can(Capability.VIEW)
-    return _same_tenant(scope, campaign) and scope.can(Capability.VIEW, campaign.root.path)
-
-
-@rules.predicate
-def can_run_campaign(user: Any, campaign: Any = None) -> bool:
-    scope = scope_for(user)
-    if campaign is None:
-        return scope.can(Capability.CHANGE)
-    return _same_tenant(scope, campaign) and scope.can(Capability.CHANGE, campaign.root.path)
-
-
-@rules.predicate
-def can_start_campaign(user: Any, organization: Any = None) -> bool:
-    scope = scope_for(user)
-    if organization is None:
-        return scope.can(Capability.CHANGE)
-    return _same_tenant(scope, organization) and scope.can(Capability.CHANGE, organization.path)
+    return scope.owns(campaign) and scope.overlaps(Capability.VIEW, campaign.root.path)
 
 
 @rules.predicate
@@ -73,7 +41,7 @@ def can_view_item(user: Any, item: Any = None) -> bool:
     scope = scope_for(user)
     if item is None:
         return scope.can(Capability.VIEW)
-    if not _same_tenant(scope, item):
+    if not scope.owns(item):
         return False
     if item.person_id is not None and item.person.user_id == user.pk:
         return True
@@ -85,7 +53,7 @@ def can_complete_item(user: Any, item: Any = None) -> bool:
     scope = scope_for(user)
     if item is None:
         return scope.can(Capability.VIEW)
-    if not _same_tenant(scope, item):
+    if not scope.owns(item):
         return False
     if item.person_id is not None and item.person.user_id == user.pk:
         return True
@@ -97,7 +65,7 @@ def can_reopen_item(user: Any, item: Any = None) -> bool:
     scope = scope_for(user)
     if item is None:
         return scope.can(Capability.CHANGE)
-    return _same_tenant(scope, item) and scope.can(Capability.CHANGE, item.organization.path)
+    return scope.can_on(Capability.CHANGE, item, item.organization.path)
 
 
 @rules.predicate
@@ -105,7 +73,7 @@ def can_reply_reminder(user: Any, reminder: Any = None) -> bool:
     scope = scope_for(user)
     if reminder is None:
         return scope.can(Capability.VIEW)
-    return _same_tenant(scope, reminder) and holds(scope, reminder.organization.path)
+    return scope.owns(reminder) and holds(scope, reminder.organization.path)
 
 
 @rules.predicate
@@ -136,9 +104,10 @@ def can_change_template(user: Any, template: Any = None) -> bool:
 
 PERMISSIONS = {
     "campaigns.view_campaign": can_view_campaign,
-    "campaigns.oversee_campaign": can_oversee_campaign,
-    "campaigns.change_campaign": can_run_campaign,
-    "campaigns.add_campaign": can_start_campaign,
+    # A campaign is scoped by its root (Campaign.organization), so the core predicates serve.
+    "campaigns.oversee_campaign": can_view,
+    "campaigns.change_campaign": can_change,
+    "campaigns.add_campaign": can_change,
     "campaigns.view_item": can_view_item,
     "campaigns.complete_item": can_complete_item,
     "campaigns.reopen_item": can_reopen_item,
@@ -148,9 +117,3 @@ PERMISSIONS = {
     "campaigns.change_template": can_change_template,
     "campaigns.import_template": can_change_template,
 }
-
-
-def register() -> None:
-    for name, predicate in PERMISSIONS.items():
-        if not rules.perm_exists(name):
-            rules.add_perm(name, predicate)

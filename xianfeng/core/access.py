@@ -71,6 +71,22 @@ class UserScope:
         """May the user do this at the organization with this path (or anywhere, if path is None)?"""
         return any(path is None or path.startswith(p) for p in self.paths(capability))
 
+    def owns(self, obj: Any) -> bool:
+        """Whether the object belongs to the user's tenant: the first check of every object rule."""
+        return self.tenant_id is not None and getattr(obj, "tenant_id", None) == self.tenant_id
+
+    def can_on(self, capability: Capability, obj: Any, path: str) -> bool:
+        """The capability on a tenant object scoped by the organization at `path`."""
+        return self.owns(obj) and self.can(capability, path)
+
+    def overlaps(self, capability: Capability, path: str) -> bool:
+        """Whether the user holds the organization at `path` from above or belongs inside it.
+
+        A campaign or a drive is seen both by whoever holds its root and by the people of every
+        organization under the root.
+        """
+        return any(path.startswith(p) or p.startswith(path) for p in self.paths(capability))
+
 
 def scope_for(user: Any) -> UserScope:
     if not getattr(user, "is_authenticated", False):

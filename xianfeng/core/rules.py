@@ -13,10 +13,8 @@ def _capability(capability: Capability) -> Any:
         scope = scope_for(user)
         if obj is None:
             return scope.can(capability)
-        if getattr(obj, "tenant_id", None) != scope.tenant_id:
-            return False
         path = organization_path_of(obj)
-        return path is not None and scope.can(capability, path)
+        return path is not None and scope.can_on(capability, obj, path)
 
     return predicate
 
@@ -40,3 +38,10 @@ rules.add_perm("people.import_roster", can_import)
 rules.add_perm("people.view_phone", can_view_phone)
 rules.add_perm("core.manage_users", can_manage_users)
 rules.add_perm("core.view_audit", can_view_audit)
+
+
+def add_perms(permissions: dict[str, Any]) -> None:
+    """Register an app's permissions once (AppConfig.ready may run more than once in tests)."""
+    for name, predicate in permissions.items():
+        if not rules.perm_exists(name):
+            rules.add_perm(name, predicate)

@@ -7,6 +7,7 @@ class FunctionalGroupsConfig(AppConfig):
     verbose_name = "功能党小组"
 
     def ready(self) -> None:
-        from xianfeng.functional_groups.permissions import register
+        from xianfeng.core.rules import add_perms
+        from xianfeng.functional_groups.permissions import PERMISSIONS
 
-        register()
+        add_perms(PERMISSIONS)

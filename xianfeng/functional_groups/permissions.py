@@ -16,7 +16,8 @@ from typing import Any
 
 import rules
 
-from xianfeng.core.access import Capability, UserScope, scope_for
+from xianfeng.core.access import Capability, scope_for
+from xianfeng.core.rules import can_change
 from xianfeng.people.models import PARTY_STATUSES, Person
 
 
@@ -26,10 +27,6 @@ def drive_of(obj: Any) -> Any:
     if isinstance(obj, FunctionalGroupDrive):
         return obj
     return obj.drive
-
-
-def _same_tenant(scope: UserScope, obj: Any) -> bool:
-    return scope.tenant_id is not None and getattr(obj, "tenant_id", None) == scope.tenant_id
 
 
 def person_of(user: Any) -> Person | None:
@@ -60,12 +57,7 @@ def can_view_drive(user: Any, obj: Any = None) -> bool:
     if obj is None:
         return scope.can(Capability.VIEW)
     drive = drive_of(obj)
-    if not _same_tenant(scope, drive):
-        return False
-    branch = drive.branch.path
-    return any(
-        branch.startswith(path) or path.startswith(branch) for path in scope.paths(Capability.VIEW)
-    )
+    return scope.owns(drive) and scope.overlaps(Capability.VIEW, drive.branch.path)
 
 
 @rules.predicate
@@ -74,15 +66,7 @@ def can_run_drive(user: Any, obj: Any = None) -> bool:
     if obj is None:
         return scope.can(Capability.CHANGE)
     drive = drive_of(obj)
-    return _same_tenant(scope, drive) and scope.can(Capability.CHANGE, drive.branch.path)
-
-
-@rules.predicate
-def can_start_drive(user: Any, branch: Any = None) -> bool:
-    scope = scope_for(user)
-    if branch is None:
-        return scope.can(Capability.CHANGE)
-    return _same_tenant(scope, branch) and scope.can(Capability.CHANGE, branch.path)
+    return scope.can_on(Capability.CHANGE, drive, drive.branch.path)
 
 
 @rules.predicate
@@ -97,12 +81,6 @@ def can_take_part(user: Any, obj: Any = None) -> bool:
 PERMISSIONS = {
     "functional_groups.view_drive": can_view_drive,
     "functional_groups.change_drive": can_run_drive,
-    "functional_groups.add_drive": can_start_drive,
+    "functional_groups.add_drive": can_change,
     "functional_groups.take_part": can_take_part,
 }
-
-
-def register() -> None:
-    for name, predicate in PERMISSIONS.items():
-        if not rules.perm_exists(name):
-            rules.add_perm(name, predicate)

@@ -7,6 +7,7 @@ class LeadershipConfig(AppConfig):
     verbose_name = "领导小组与实施方案"
 
     def ready(self) -> None:
-        from xianfeng.leadership.permissions import register
+        from xianfeng.core.rules import add_perms
+        from xianfeng.leadership.permissions import PERMISSIONS
 
-        register()
+        add_perms(PERMISSIONS)

@@ -44,9 +44,7 @@ def can_run(user: Any, obj: Any = None) -> bool:
     if obj is None:
         return scope.can(Capability.CHANGE)
     campaign = campaign_of(obj)
-    if scope.tenant_id is None or campaign.tenant_id != scope.tenant_id:
-        return False
-    return scope.can(Capability.CHANGE, campaign.root.path)
+    return scope.can_on(Capability.CHANGE, campaign, campaign.root.path)
 
 
 @rules.predicate
@@ -55,7 +53,7 @@ def can_approve(user: Any, obj: Any = None) -> bool:
     if obj is None:
         return scope.can(Capability.CHANGE)
     campaign = campaign_of(obj)
-    if scope.tenant_id is None or campaign.tenant_id != scope.tenant_id:
+    if not scope.owns(campaign):
         return False
     root = campaign.root.path
     if any(g.role == Role.DISTRICT_ADMIN and root.startswith(g.path) for g in scope.grants):
@@ -71,9 +69,3 @@ PERMISSIONS = {
     "leadership.change_plan": can_run,
     "leadership.approve_plan": can_approve,
 }
-
-
-def register() -> None:
-    for name, predicate in PERMISSIONS.items():
-        if not rules.perm_exists(name):
-            rules.add_perm(name, predicate)
