@@ -156,17 +156,3 @@ def organization_path_of(obj: Any) -> str | None:
         return obj.path
     organization: Organization | None = getattr(obj, "organization", None)
     return organization.path if organization is not None else None
-
-
-def grantable_roots(user: Any, capability: Capability) -> list[Organization]:
-    from xianfeng.organizations.models import Organization
-
-    scope = scope_for(user)
-    if scope.tenant_id is None:
-        return []
-    return list(
-        Organization.objects.filter(
-            tenant_id=scope.tenant_id,
-            path__in=scope.paths(capability),
-        )
-    )
